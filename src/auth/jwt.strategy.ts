@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import jwt, { JwtPayload } from 'jsonwebtoken';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { CommonErrors } from '../common/errors/app-error';
+import { Actor } from './actor';
+import { TokenVerifier } from './token-verifier';
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(private readonly verifier: TokenVerifier) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      algorithms: verifier.algorithms,
+      issuer: verifier.issuer,
+      audience: verifier.audience,
+      secretOrKeyProvider: (_req: unknown, raw: string, done: (e: unknown, k?: string) => void) => {
+        const key = verifier.key;
+        if (typeof key === 'string') return done(null, key);
+        const decoded = jwt.decode(raw, { complete: true });
+        if (!decoded) return done(new Error('garbled token'));
+        key(decoded.header, (err, k) => done(err, k === undefined ? undefined : String(k)));
+      },
+    });
+  }
+
+  validate(payload: JwtPayload): Actor {
+    const actor = this.verifier.toActor(payload);
+    if (!actor) throw CommonErrors.unauthorized('The token names no valid subject or tenant');
+    return actor;
+  }
+}
