@@ -14,7 +14,6 @@ export const isOpaqueId = (value: unknown): value is string =>
   typeof value === 'string' &&
   value.length >= 1 &&
   value.length <= 128 &&
-  // eslint-disable-next-line no-control-regex
   !/[\u0000-\u001f\u007f-\u009f]/.test(value);
 
 /** Path ids: a malformed one is a 400 `invalid_id`, never a database error. */
