@@ -4,8 +4,9 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { RoomsModule } from './rooms/rooms.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, EventsModule, AuthModule, HealthModule],
+  imports: [AppConfigModule, DatabaseModule, EventsModule, AuthModule, HealthModule, RoomsModule],
 })
 export class AppModule {}

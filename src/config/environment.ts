@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -28,11 +29,11 @@ export class EnvironmentVariables {
   PORT?: number;
 
   @IsOptional()
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
 
   @IsOptional()
-  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
 
   @IsOptional()
@@ -45,7 +46,7 @@ export class EnvironmentVariables {
   JWT_PUBLIC_KEY?: string;
 
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   JWT_JWKS_URL?: string;
 
   @IsOptional()
@@ -73,7 +74,7 @@ export class EnvironmentVariables {
   MESSAGE_MAX_LENGTH?: number;
 
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   LLM_BASE_URL?: string;
 
   @IsOptional()
@@ -85,6 +86,21 @@ export class EnvironmentVariables {
   LLM_API_KEY?: string;
 }
 
+/** The verifier takes an RSA key as RS256 and an EC key as ES256; any other key would refuse every token. */
+function publicKeyProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  let key;
+  try {
+    key = createPublicKey(value.replace(/\\n/g, '\n'));
+  } catch {
+    return 'JWT_PUBLIC_KEY: is not a PEM public key';
+  }
+  const p256 =
+    key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  if (key.asymmetricKeyType === 'rsa' || p256) return undefined;
+  return 'JWT_PUBLIC_KEY: must be an RSA (RS256) or P-256 (ES256) public key';
+}
+
 /** Throws one error naming every bad setting, so a misconfigured start stops with a readable message. */
 export function validateEnvironment(raw: Record<string, unknown>): Record<string, unknown> {
   const env = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: false });
@@ -92,6 +108,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Record<string
   const problems = errors.map(
     (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
   );
+  const keyProblem = publicKeyProblem(raw.JWT_PUBLIC_KEY);
+  if (keyProblem) problems.push(keyProblem);
   const keys = ['JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_JWKS_URL'].filter((k) => raw[k]);
   if (keys.length > 1) {
     problems.push(`${keys.join(', ')}: set only one of JWT_SECRET, JWT_PUBLIC_KEY, JWT_JWKS_URL`);

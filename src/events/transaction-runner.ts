@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { RoomEvent } from './room-event';
 import { RoomEventBus } from './room-event-bus';
@@ -10,6 +11,10 @@ export interface Tx {
   emit(event: RoomEvent): void;
 }
 
+/**
+ * Plain SQL on the pooled connections. Rows always come back as rows: TypeORM's `manager.query` answers
+ * UPDATE ... RETURNING with `[rows, count]`, so both paths ask for structured results.
+ */
 @Injectable()
 export class TransactionRunner {
   constructor(
@@ -20,19 +25,21 @@ export class TransactionRunner {
   /** Runs `work` in one transaction; its events are published, in order, only after the commit. */
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const events: RoomEvent[] = [];
-    const result = await this.dataSource.transaction((manager) =>
-      work({
+    const result = await this.dataSource.transaction(async (manager) => {
+      const runner = manager.queryRunner!;
+      return work({
         manager,
-        query: (sql, params) => manager.query(sql, params),
+        query: async (sql, params) => (await runner.query(sql, params, true)).records,
         emit: (event) => events.push(event),
-      }),
-    );
+      });
+    });
     this.bus.publish(events);
     return result;
   }
 
-  /** A read outside any transaction. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
-    return this.dataSource.query(sql, params);
+  /** A single statement outside any transaction, straight on the pool. */
+  async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    return (await pool.query(sql, params)).rows as T[];
   }
 }
