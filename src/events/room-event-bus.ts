@@ -1,20 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
+import { AgentStreamEvent } from './agent-stream-event';
 import { RoomEvent } from './room-event';
 
 /**
- * The in-process bus between services and the realtime layer. Services publish only after their
- * transaction commits (see TransactionRunner), so subscribers never see a rolled-back event.
+ * The in-process bus between services and the realtime layer. Room events are published only after
+ * their transaction commits (see TransactionRunner), so subscribers never see a rolled-back event.
  */
 @Injectable()
 export class RoomEventBus {
-  private readonly subject = new Subject<RoomEvent>();
+  private readonly rooms = new Subject<RoomEvent>();
+  private readonly agents = new Subject<AgentStreamEvent>();
 
   get events$(): Observable<RoomEvent> {
-    return this.subject.asObservable();
+    return this.rooms.asObservable();
+  }
+
+  get agentStream$(): Observable<AgentStreamEvent> {
+    return this.agents.asObservable();
   }
 
   publish(events: readonly RoomEvent[]): void {
-    for (const event of events) this.subject.next(event);
+    for (const event of events) this.rooms.next(event);
+  }
+
+  publishAgent(event: AgentStreamEvent): void {
+    this.agents.next(event);
   }
 }
