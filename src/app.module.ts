@@ -4,9 +4,18 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
 import { RoomsModule } from './rooms/rooms.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, EventsModule, AuthModule, HealthModule, RoomsModule],
+  imports: [
+    AppConfigModule,
+    DatabaseModule,
+    EventsModule,
+    AuthModule,
+    HealthModule,
+    RoomsModule,
+    MessagesModule,
+  ],
 })
 export class AppModule {}
