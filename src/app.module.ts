@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { ChatModule } from './chat/chat.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { RoomsModule } from './rooms/rooms.module';
+import { ThreadsModule } from './threads/threads.module';
 
 @Module({
   imports: [
@@ -16,6 +18,8 @@ import { RoomsModule } from './rooms/rooms.module';
     HealthModule,
     RoomsModule,
     MessagesModule,
+    ChatModule,
+    ThreadsModule,
   ],
 })
 export class AppModule {}

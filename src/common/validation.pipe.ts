@@ -1,13 +1,14 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { CommonErrors } from './errors/app-error';
 
-function flatten(errors: ValidationError[], prefix = ''): string[] {
+/** One readable line per failed rule, with the path of nested fields. */
+export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
     const own = Object.values(e.constraints ?? {}).map((m) =>
       m.startsWith(e.property) ? `${prefix ? prefix + '.' : ''}${m}` : `${path}: ${m}`,
     );
-    return [...own, ...flatten(e.children ?? [], path)];
+    return [...own, ...describeValidationErrors(e.children ?? [], path)];
   });
 }
 
@@ -18,6 +19,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) => CommonErrors.validation(flatten(errors)),
+    exceptionFactory: (errors) => CommonErrors.validation(describeValidationErrors(errors)),
   });
 }

@@ -4,6 +4,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { RoomEvent } from './room-event';
 import { RoomEventBus } from './room-event-bus';
 
+/**
+ * Anything that runs SQL: the pool or an open transaction. Inside a transaction every query must go
+ * through the transaction: the embedded database is one backend and queues other connections until
+ * the transaction ends, so a pool query from inside it would wait forever.
+ */
+export type Queryable = Pick<Tx, 'query'>;
+
 /** A unit of work: queries on one connection, and the room events to publish if it commits. */
 export interface Tx {
   readonly manager: EntityManager;

@@ -5,7 +5,7 @@ import { DEFAULT_LIMIT, Page, toPage } from '../common/pagination';
 import { RoomEventLog } from '../events/room-event-log';
 import { RoomEvent } from '../events/room-event';
 import { RoomEventBus } from '../events/room-event-bus';
-import { TransactionRunner } from '../events/transaction-runner';
+import { Queryable, TransactionRunner } from '../events/transaction-runner';
 import { RoomAccessService } from '../rooms/room-access.service';
 import { SendMessageDto } from './dto/send-message.dto';
 import { TimelineQuery } from './dto/message-queries.dto';
@@ -140,7 +140,7 @@ export class MessagesService {
 
   async get(actor: Actor, roomId: string, messageId: string): Promise<MessageView> {
     const { room } = await this.access.require(actor, roomId, 'read');
-    const row = await this.find(room.tenant_id, room.id, messageId);
+    const row = await this.find(this.db, room.tenant_id, room.id, messageId);
     return (await this.withReactions(actor, [row]))[0];
   }
 
@@ -153,7 +153,7 @@ export class MessagesService {
   ): Promise<MessageView> {
     return this.db.run(async (tx) => {
       const { room } = await this.access.require(actor, roomId, 'post', tx);
-      const current = await this.find(room.tenant_id, room.id, messageId);
+      const current = await this.find(tx, room.tenant_id, room.id, messageId);
       if (current.sender_profile_id !== actor.profileId) throw MessageErrors.notAuthor();
       if (current.role !== 'user' || current.is_deleted) throw MessageErrors.notEditable();
       const [row] = await tx.query<MessageRow>(
@@ -161,7 +161,7 @@ export class MessagesService {
           WHERE tenant_id = $1 AND room_id = $2 AND id = $3 RETURNING ${MESSAGE_COLUMNS}`,
         [room.tenant_id, room.id, messageId, content],
       );
-      const [view] = await this.withReactions(actor, [row]);
+      const [view] = await this.withReactions(actor, [row], tx);
       await this.events.append(tx, room.tenant_id, room.id, 'message.updated', view);
       return view;
     });
@@ -171,7 +171,7 @@ export class MessagesService {
   async remove(actor: Actor, roomId: string, messageId: string): Promise<void> {
     await this.db.run(async (tx) => {
       const { room, participant } = await this.access.require(actor, roomId, 'read', tx);
-      const current = await this.find(room.tenant_id, room.id, messageId);
+      const current = await this.find(tx, room.tenant_id, room.id, messageId);
       const moderator = participant!.role === 'owner' || participant!.role === 'admin';
       if (current.sender_profile_id !== actor.profileId && !moderator) {
         throw MessageErrors.notAuthor();
@@ -188,8 +188,13 @@ export class MessagesService {
     });
   }
 
-  private async find(tenantId: string, roomId: string, messageId: string): Promise<MessageRow> {
-    const [row] = await this.db.query<MessageRow>(
+  private async find(
+    db: Queryable,
+    tenantId: string,
+    roomId: string,
+    messageId: string,
+  ): Promise<MessageRow> {
+    const [row] = await db.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE tenant_id = $1 AND room_id = $2 AND id = $3`,
       [tenantId, roomId, messageId],
     );
@@ -197,8 +202,13 @@ export class MessagesService {
     return row;
   }
 
-  private async withReactions(actor: Actor, rows: MessageRow[]): Promise<MessageView[]> {
+  private async withReactions(
+    actor: Actor,
+    rows: MessageRow[],
+    db: Queryable = this.db,
+  ): Promise<MessageView[]> {
     const summaries = await this.reactions.summarize(
+      db,
       actor,
       rows.map((r) => r.id),
     );

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '../auth/actor';
 import { AppError } from '../common/errors/app-error';
 import { RoomEventLog } from '../events/room-event-log';
-import { TransactionRunner } from '../events/transaction-runner';
+import { Queryable, TransactionRunner } from '../events/transaction-runner';
 import { RoomAccessService } from '../rooms/room-access.service';
 import { ReactionSummary } from './message.types';
 import { MessageErrors } from './messages.errors';
@@ -55,7 +55,7 @@ export class ReactionsService {
       );
       const reaction = { messageId, emoji, profileId: actor.profileId };
       if (inserted.length === 0) {
-        await this.assertMessage(room.tenant_id, room.id, messageId);
+        await this.assertMessage(tx, room.tenant_id, room.id, messageId);
         return { reaction, created: false };
       }
       await this.events.append(tx, room.tenant_id, room.id, 'reaction.added', reaction);
@@ -68,7 +68,7 @@ export class ReactionsService {
     assertEmoji(emoji);
     await this.db.run(async (tx) => {
       const { room } = await this.access.require(actor, roomId, 'read', tx);
-      await this.assertMessage(room.tenant_id, room.id, messageId);
+      await this.assertMessage(tx, room.tenant_id, room.id, messageId);
       const deleted = await tx.query(
         `DELETE FROM chat_reactions
           WHERE tenant_id = $1 AND message_id = $2 AND profile_id = $3 AND emoji = $4
@@ -82,10 +82,14 @@ export class ReactionsService {
   }
 
   /** `[{emoji, count, me}]` per message, for a whole page in one query, oldest emoji first. */
-  async summarize(actor: Actor, messageIds: string[]): Promise<Map<string, ReactionSummary[]>> {
+  async summarize(
+    db: Queryable,
+    actor: Actor,
+    messageIds: string[],
+  ): Promise<Map<string, ReactionSummary[]>> {
     const byMessage = new Map<string, ReactionSummary[]>();
     if (messageIds.length === 0) return byMessage;
-    const rows = await this.db.query<{ message_id: string } & ReactionSummary>(
+    const rows = await db.query<{ message_id: string } & ReactionSummary>(
       `SELECT message_id, emoji, count(*)::int AS count, bool_or(profile_id = $2) AS me
          FROM chat_reactions WHERE tenant_id = $1 AND message_id = ANY($3::uuid[])
         GROUP BY message_id, emoji ORDER BY min(created_at), emoji`,
@@ -99,8 +103,13 @@ export class ReactionsService {
     return byMessage;
   }
 
-  private async assertMessage(tenantId: string, roomId: string, messageId: string): Promise<void> {
-    const rows = await this.db.query(
+  private async assertMessage(
+    tx: Queryable,
+    tenantId: string,
+    roomId: string,
+    messageId: string,
+  ): Promise<void> {
+    const rows = await tx.query(
       `SELECT 1 FROM chat_messages WHERE tenant_id = $1 AND room_id = $2 AND id = $3 AND NOT is_deleted`,
       [tenantId, roomId, messageId],
     );

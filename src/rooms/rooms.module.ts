@@ -22,6 +22,13 @@ import { RoomsService } from './rooms.service';
     RoomAccessService,
     RoomMembershipInterceptor,
   ],
-  exports: [RoomsService, ParticipantStore, RoomAccessService, RoomMembershipInterceptor],
+  exports: [
+    RoomsService,
+    ParticipantsService,
+    DmsService,
+    ParticipantStore,
+    RoomAccessService,
+    RoomMembershipInterceptor,
+  ],
 })
 export class RoomsModule {}

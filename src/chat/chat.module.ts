@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { MessagesModule } from '../messages/messages.module';
+import { RoomsModule } from '../rooms/rooms.module';
+import { ThreadsModule } from '../threads/threads.module';
+import { ChatService } from './chat.service';
+
+/** Import this module to drive Parley from code in the same process. */
+@Module({
+  imports: [RoomsModule, MessagesModule, ThreadsModule],
+  providers: [ChatService],
+  exports: [ChatService],
+})
+export class ChatModule {}
