@@ -79,7 +79,7 @@ export class MessagesService {
       return { message: await this.explainFailedSend(actor, room.id, draft, err), created: false };
     }
     if (rows.length === 0) {
-      await this.access.require(actor, room.id, 'post');
+      await this.access.recheck(actor, room.id, 'post');
       throw MessageErrors.sessionInactive();
     }
     const message = {
