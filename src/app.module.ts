@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { ThreadsModule } from './threads/threads.module';
 
@@ -20,6 +21,7 @@ import { ThreadsModule } from './threads/threads.module';
     MessagesModule,
     ChatModule,
     ThreadsModule,
+    RealtimeModule,
   ],
 })
 export class AppModule {}

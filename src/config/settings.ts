@@ -1,3 +1,4 @@
+import { DEFAULT_POOL_SIZE } from '../database/data-source-options';
 import { registerAs } from '@nestjs/config';
 
 export const appConfig = registerAs('app', () => ({
@@ -9,6 +10,7 @@ export const appConfig = registerAs('app', () => ({
 export const databaseConfig = registerAs('database', () => ({
   /** Unset: the embedded PostgreSQL (PGlite) in DATA_DIR. */
   url: process.env.DATABASE_URL || undefined,
+  poolSize: Number(process.env.DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE),
 }));
 
 export const redisConfig = registerAs('redis', () => ({

@@ -2,10 +2,17 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from './migrations';
 
-export const POOL_SIZE = 10;
+export const DEFAULT_POOL_SIZE = 10;
 
-/** One definition for the app, the TypeORM CLI and the tests: only the URL differs. */
-export function dataSourceOptions(url: string): DataSourceOptions {
+/**
+ * The embedded database is one PostgreSQL backend behind a socket server that interleaves the protocol
+ * messages of concurrent connections outside transactions (a known pglite-socket bug): one connection
+ * is both correct and no slower there.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+
+/** One definition for the app, the TypeORM CLI and the tests: only the URL and pool size differ. */
+export function dataSourceOptions(url: string, poolSize = DEFAULT_POOL_SIZE): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -15,7 +22,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsTableName: 'parley_migrations',
     migrations,
     entities: [join(__dirname, '..', '**', '*.entity.js')],
-    extra: { max: POOL_SIZE },
+    extra: { max: poolSize },
     logging: ['error'],
   };
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { appConfig, AppConfig, databaseConfig, DatabaseConfig } from '../config/settings';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, EMBEDDED_POOL_SIZE } from './data-source-options';
 import { EmbeddedDatabaseService } from './embedded-database.service';
 
 @Module({ providers: [EmbeddedDatabaseService], exports: [EmbeddedDatabaseService] })
@@ -17,10 +17,16 @@ class EmbeddedDatabaseModule {}
       imports: [EmbeddedDatabaseModule],
       inject: [databaseConfig.KEY, appConfig.KEY, EmbeddedDatabaseService],
       useFactory: async (db: DatabaseConfig, app: AppConfig, embedded: EmbeddedDatabaseService) => {
-        if (db.url) return { ...dataSourceOptions(db.url), entities: [], autoLoadEntities: true };
+        if (db.url) {
+          return {
+            ...dataSourceOptions(db.url, db.poolSize),
+            entities: [],
+            autoLoadEntities: true,
+          };
+        }
         const url = await embedded.start(app.dataDir);
         return {
-          ...dataSourceOptions(url),
+          ...dataSourceOptions(url, EMBEDDED_POOL_SIZE),
           entities: [],
           autoLoadEntities: true,
           migrationsRun: true,

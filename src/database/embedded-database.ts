@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { POOL_SIZE } from './data-source-options';
 
 /**
  * PostgreSQL compiled to WebAssembly (PGlite), served over the wire protocol on loopback so that the
@@ -19,13 +18,9 @@ export class EmbeddedDatabase {
     const dir = resolve(dataDir, 'pgdata');
     mkdirSync(dir, { recursive: true });
     const db = await PGlite.create(dir);
-    // One socket per pooled connection, plus room for the migration runner and a psql session.
-    const server = new PGLiteSocketServer({
-      db,
-      host: '127.0.0.1',
-      port: 0,
-      maxConnections: POOL_SIZE * 4,
-    });
+    // The app uses one connection (EMBEDDED_POOL_SIZE); the rest is room for the migration runner,
+    // test processes and a psql session.
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });
     await server.start();
     const url = `postgresql://postgres@${server.getServerConn()}/postgres`;
     return new EmbeddedDatabase(db, server, url);

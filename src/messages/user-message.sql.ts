@@ -31,7 +31,8 @@ export function userMessageInsertSql(agentRoom: boolean): string {
          AND p.status = 'active' AND p.role <> 'viewer' AND r.status = 'active'),
     ${gate}
     room AS (
-      UPDATE chat_rooms SET last_seq = last_seq + 1, last_message_at = $11
+      UPDATE chat_rooms SET last_seq = last_seq + 1,
+                            last_message_at = GREATEST(last_message_at, $11)
        WHERE tenant_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM sender)
              ${agentRoom ? 'AND EXISTS (SELECT 1 FROM gate)' : ''}
       RETURNING last_seq),

@@ -116,6 +116,14 @@ export class ParticipantStore {
     return row;
   }
 
+  /**
+   * An owner may step down to another role only while another active owner remains, even when alone:
+   * a room without an owner could never again be archived, nor take new participants if it is private.
+   */
+  async assertAnotherOwner(tx: Tx, room: RoomRow): Promise<void> {
+    if ((await this.countActive(tx, room, 'owner')) <= 1) throw RoomErrors.ownerMustTransfer();
+  }
+
   /** The last owner may not leave a room that still has other active participants. */
   async assertNotLastOwner(tx: Tx, room: RoomRow, leaving: ParticipantRow): Promise<void> {
     if (leaving.role !== 'owner') return;

@@ -8,7 +8,7 @@ import {
   UpdateParticipantDto,
 } from './dto/participant.dto';
 import { ParticipantStore } from './participant-store';
-import { isActive, RoomAccessService } from './room-access.service';
+import { assertAllowed, isActive, RoomAccessService } from './room-access.service';
 import { RoomErrors } from './rooms.errors';
 import { assertGroupRoom } from './rooms.service';
 import {
@@ -85,8 +85,11 @@ export class ParticipantsService {
     const role = dto.role ?? 'member';
     if (dto.profileId.startsWith(AGENT_PROFILE_PREFIX)) throw RoomErrors.reservedProfile();
     return this.db.run(async (tx) => {
-      const { room, participant: me } = await this.access.require(actor, roomId, 'manage', tx);
-      assertGroupRoom(room);
+      // The room type comes before the role: nobody adds to a dm or agent room (400), not even its pair.
+      const access = await this.access.require(actor, roomId, 'view', tx);
+      assertGroupRoom(access.room);
+      assertAllowed(access, 'manage');
+      const { room, participant: me } = access;
       if (!GRANTABLE[me!.role].includes(role)) {
         throw RoomErrors.forbiddenRole(`A ${me!.role} cannot add a participant as ${role}`);
       }
@@ -114,13 +117,23 @@ export class ParticipantsService {
       if (dto.isMuted !== undefined && profileId !== actor.profileId) {
         throw RoomErrors.forbiddenRole('Only participants themselves can mute a room');
       }
-      if (dto.role !== undefined && dto.role !== target.role) {
+      // Sending a role at all is an owner's business, even when it is the role the target has.
+      if (dto.role !== undefined) {
         if (me!.role !== 'owner') throw RoomErrors.forbiddenRole('Only an owner can change roles');
         assertGroupRoom(room);
-        if (target.role === 'owner') await this.store.assertNotLastOwner(tx, room, target);
+        if (target.role === 'owner' && dto.role !== 'owner') {
+          await this.store.assertAnotherOwner(tx, room);
+        }
       }
-      if (dto.role === undefined && dto.isMuted === undefined) return this.store.view(target);
-      return this.store.view(await this.store.update(tx, room, profileId, dto));
+      const changes = {
+        role: dto.role !== target.role ? dto.role : undefined,
+        isMuted: dto.isMuted !== target.is_muted ? dto.isMuted : undefined,
+      };
+      // Nothing that differs: no write and no event.
+      if (changes.role === undefined && changes.isMuted === undefined) {
+        return this.store.view(target);
+      }
+      return this.store.view(await this.store.update(tx, room, profileId, changes));
     });
   }
 

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../auth/actor';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import {
+  activityKeySql,
+  decodeActivityCursor,
+  encodeActivityCursor,
+} from '../common/activity-cursor';
 import { newId } from '../common/ids';
 import { DEFAULT_LIMIT } from '../common/pagination';
 import { RoomEventLog } from '../events/room-event-log';
 import { Tx, TransactionRunner } from '../events/transaction-runner';
 import { CreateRoomDto, ListRoomsQuery, UpdateRoomDto } from './dto/room.dto';
 import { ParticipantStore } from './participant-store';
-import { RoomAccessService } from './room-access.service';
+import { assertAllowed, RoomAccessService } from './room-access.service';
 import { RoomErrors } from './rooms.errors';
 import { ParticipantRole, RoomRow, RoomType, RoomView, toRoomView } from './room.types';
 
@@ -89,10 +93,12 @@ export class RoomsService {
 
   async list(actor: Actor, query: ListRoomsQuery): Promise<RoomList> {
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const [activity, id] = query.cursor ? decodeCursor(query.cursor, 2) : [null, null];
+    const [activity, id] = query.cursor ? decodeActivityCursor(query.cursor) : [null, null];
     const joined = (query.scope ?? 'joined') === 'joined';
-    const rows = await this.db.query<RoomRow & { my_role: ParticipantRole | null; unread: number }>(
-      `SELECT r.*, p.role AS my_role,
+    const rows = await this.db.query<
+      RoomRow & { my_role: ParticipantRole | null; unread: number; activity_key: string }
+    >(
+      `SELECT r.*, p.role AS my_role, ${activityKeySql('r')} AS activity_key,
               CASE WHEN p.profile_id IS NULL THEN 0 ELSE (
                 SELECT count(*)::int FROM chat_messages m
                  WHERE m.tenant_id = r.tenant_id AND m.room_id = r.id AND m.thread_id IS NULL
@@ -110,7 +116,7 @@ export class RoomsService {
         LIMIT $5`,
       [actor.tenantId, actor.profileId, activity, id, limit + 1],
     );
-    const items = rows.slice(0, limit).map(({ my_role, unread, ...room }) => ({
+    const items = rows.slice(0, limit).map(({ my_role, unread, activity_key: _, ...room }) => ({
       ...toRoomView(room),
       myRole: my_role,
       unreadCount: unread,
@@ -119,16 +125,17 @@ export class RoomsService {
     return {
       items,
       hasMore: last !== undefined,
-      nextCursor: last
-        ? encodeCursor([(last.last_message_at ?? last.created_at).toISOString(), last.id])
-        : null,
+      nextCursor: last ? encodeActivityCursor(last.activity_key, last.id) : null,
     };
   }
 
   async update(actor: Actor, roomId: string, dto: UpdateRoomDto): Promise<RoomView> {
     return this.db.run(async (tx) => {
-      const { room } = await this.access.require(actor, roomId, 'manage', tx);
-      assertGroupRoom(room);
+      // The room type comes before the role: no one may edit a dm or agent room (400), not even its pair.
+      const access = await this.access.require(actor, roomId, 'view', tx);
+      assertGroupRoom(access.room);
+      assertAllowed(access, 'manage');
+      const { room } = access;
       const [row] = await tx.query<RoomRow>(
         `UPDATE chat_rooms
             SET name = COALESCE($3, name), topic = COALESCE($4, topic),

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../auth/actor';
+import {
+  activityKeySql,
+  decodeActivityCursor,
+  encodeActivityCursor,
+} from '../common/activity-cursor';
 import { newId } from '../common/ids';
 import { DEFAULT_LIMIT, Page, toPage } from '../common/pagination';
 import { RoomEventLog } from '../events/room-event-log';
-import { Tx, TransactionRunner } from '../events/transaction-runner';
+import { Queryable, Tx, TransactionRunner } from '../events/transaction-runner';
 import {
   MESSAGE_COLUMNS,
   MessageRow,
@@ -19,7 +24,7 @@ import {
   StartThreadDto,
   UpdateThreadDto,
 } from './dto/thread.dto';
-import { ACTIVITY_KEY_SQL, decodeThreadCursor, encodeThreadCursor } from './thread-cursor';
+
 import { THREAD_COLUMNS, ThreadRow, ThreadView, toThreadView } from './thread.types';
 import { ThreadErrors } from './threads.errors';
 
@@ -32,8 +37,6 @@ export interface StartedThread {
 export interface ThreadList extends Page<ThreadView> {
   nextCursor: string | null;
 }
-
-type Queryable = Pick<Tx, 'query'>;
 
 /** A thread with the author of its root message, who may change it like its creator. */
 type LoadedThread = ThreadRow & { root_author: string | null };
@@ -79,9 +82,9 @@ export class ThreadsService {
   async list(actor: Actor, roomId: string, query: ListThreadsQuery): Promise<ThreadList> {
     const { room } = await this.access.require(actor, roomId, 'read');
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const [activity, id] = query.cursor ? decodeThreadCursor(query.cursor) : [null, null];
+    const [activity, id] = query.cursor ? decodeActivityCursor(query.cursor) : [null, null];
     const rows = await this.db.query<ThreadRow & { activity_key: string }>(
-      `SELECT ${THREAD_COLUMNS}, ${ACTIVITY_KEY_SQL} AS activity_key
+      `SELECT ${THREAD_COLUMNS}, ${activityKeySql('chat_threads')} AS activity_key
          FROM chat_threads
         WHERE tenant_id = $1 AND room_id = $2
           AND ($3::boolean IS NULL OR is_resolved = $3)
@@ -95,7 +98,7 @@ export class ThreadsService {
     return {
       items: rows.slice(0, limit).map(toThreadView),
       hasMore: last !== undefined,
-      nextCursor: last ? encodeThreadCursor(last.activity_key, last.id) : null,
+      nextCursor: last ? encodeActivityCursor(last.activity_key, last.id) : null,
     };
   }
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
+import { dataSourceOptions, EMBEDDED_POOL_SIZE } from '../../src/database/data-source-options';
 import { EmbeddedDatabase } from '../../src/database/embedded-database';
 
 /**
@@ -15,6 +15,7 @@ export default async function globalSetup(): Promise<void> {
     const embedded = await EmbeddedDatabase.start(dir);
     (globalThis as { parleyEmbedded?: EmbeddedDatabase }).parleyEmbedded = embedded;
     process.env.TEST_DATABASE_URL = embedded.url;
+    process.env.DATABASE_POOL_SIZE = String(EMBEDDED_POOL_SIZE);
   }
   const ds = new DataSource({ ...dataSourceOptions(process.env.TEST_DATABASE_URL), entities: [] });
   await ds.initialize();

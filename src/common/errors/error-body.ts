@@ -24,6 +24,8 @@ const codeByStatus: Record<number, string> = {
 const pgClientErrors: Record<string, [number, string, string]> = {
   '22P02': [400, 'validation_failed', 'A value has the wrong format'],
   '22001': [400, 'validation_failed', 'A value is too long'],
+  '22021': [400, 'validation_failed', 'A value contains a character that cannot be stored'],
+  '22P05': [400, 'validation_failed', 'A value contains a character that cannot be stored'],
   '22003': [400, 'validation_failed', 'A number is out of range'],
   '23505': [409, 'conflict', 'The resource already exists'],
   '40001': [409, 'conflict', 'Concurrent update, retry the request'],

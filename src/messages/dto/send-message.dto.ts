@@ -21,14 +21,26 @@ import { USER_MESSAGE_TYPES, UserMessageType } from '../message.types';
 export const MAX_CONTENT = limitsConfig().messageMaxLength;
 export const MAX_ATTACHMENTS = 10;
 
+/**
+ * Text that PostgreSQL stores as sent: no U+0000 (text and jsonb refuse it, a 500 if it got that far)
+ * and no unpaired surrogate (not Unicode: jsonb refuses it, text would silently hold U+FFFD instead).
+ */
+const STORABLE_TEXT = /^(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+const Storable = (field: string) =>
+  Matches(STORABLE_TEXT, {
+    message: `${field} must not contain NUL characters or unpaired surrogates`,
+  });
+
 /** A reference to a file stored elsewhere; Parley keeps the reference, not the bytes. */
 export class AttachmentDto {
   @ApiProperty()
+  @Storable('url')
   @IsUrl({ protocols: ['http', 'https'], require_tld: false })
   @Length(1, 2048)
   url: string;
 
   @ApiProperty()
+  @Storable('filename')
   @IsString()
   @Length(1, 255)
   filename: string;
@@ -48,6 +60,7 @@ export class AttachmentDto {
 
 export class ContentDto {
   @ApiProperty({ minLength: 1, maxLength: MAX_CONTENT })
+  @Storable('content')
   @IsString()
   @Length(1, MAX_CONTENT)
   content: string;
@@ -77,6 +90,7 @@ export class SendMessageDto extends ContentDto {
     description: 'Retry key: the same actor and room get the first message back',
   })
   @IsOptional()
+  @Storable('clientMessageId')
   @IsString()
   @Length(1, 128)
   clientMessageId?: string;
