@@ -8,14 +8,9 @@ import {
 import { newId } from '../common/ids';
 import { DEFAULT_LIMIT, Page, toPage } from '../common/pagination';
 import { RoomEventLog } from '../events/room-event-log';
+import { ReactionsService } from '../messages/reactions.service';
 import { Queryable, Tx, TransactionRunner } from '../events/transaction-runner';
-import {
-  MESSAGE_COLUMNS,
-  MessageRow,
-  MessageView,
-  ReactionSummary,
-  toMessageView,
-} from '../messages/message.types';
+import { MESSAGE_COLUMNS, MessageRow, MessageView, toMessageView } from '../messages/message.types';
 import { RoomAccessService } from '../rooms/room-access.service';
 import { ParticipantRow, RoomRow } from '../rooms/room.types';
 import {
@@ -47,6 +42,7 @@ export class ThreadsService {
     private readonly db: TransactionRunner,
     private readonly access: RoomAccessService,
     private readonly events: RoomEventLog,
+    private readonly reactions: ReactionsService,
   ) {}
 
   /**
@@ -131,7 +127,11 @@ export class ThreadsService {
     );
     const page = toPage(rows, limit);
     const replies = backwards ? page.items.reverse() : page.items;
-    const reactions = await this.reactionsOf(actor, replies);
+    const reactions = await this.reactions.summarize(
+      this.db,
+      actor,
+      replies.map((m) => m.id),
+    );
     return {
       items: replies.map((m) => toMessageView(m, reactions.get(m.id))),
       hasMore: page.hasMore,
@@ -196,27 +196,6 @@ export class ThreadsService {
       [room.tenant_id, room.id, messageId],
     );
     if (rows.length === 0) throw ThreadErrors.invalidRoot();
-  }
-
-  /** The reactions of a whole page in one query, in the order they were first given. */
-  private async reactionsOf(
-    actor: Actor,
-    messages: MessageRow[],
-  ): Promise<Map<string, ReactionSummary[]>> {
-    const byMessage = new Map<string, ReactionSummary[]>();
-    if (messages.length === 0) return byMessage;
-    const rows = await this.db.query<ReactionSummary & { message_id: string }>(
-      `SELECT message_id, emoji, count(*)::int AS count, bool_or(profile_id = $3) AS me
-         FROM chat_reactions
-        WHERE tenant_id = $1 AND message_id = ANY($2::uuid[])
-        GROUP BY message_id, emoji
-        ORDER BY min(created_at), emoji`,
-      [actor.tenantId, messages.map((m) => m.id), actor.profileId],
-    );
-    for (const { message_id, ...summary } of rows) {
-      byMessage.set(message_id, [...(byMessage.get(message_id) ?? []), summary]);
-    }
-    return byMessage;
   }
 }
 
