@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { AppConfigModule } from './config/config.module';
@@ -21,6 +22,7 @@ import { ThreadsModule } from './threads/threads.module';
     MessagesModule,
     ChatModule,
     ThreadsModule,
+    AgentsModule,
     RealtimeModule,
   ],
 })

@@ -1,4 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { AgentSessionsService } from '../agents/agent-sessions.service';
+import {
+  CreateAgentSessionDto,
+  SessionMessageDto,
+  UpdateAgentSessionDto,
+} from '../agents/dto/agent-session.dto';
 import { ParseIdPipe } from '../common/ids';
 import { validateInput } from '../common/validate-input';
 import { TimelineQuery } from '../messages/dto/message-queries.dto';
@@ -16,6 +22,7 @@ import { ActorRef, toActor } from './chat-actor';
 
 type RoomRef = ActorRef & { roomId: string };
 type MessageRef = RoomRef & { messageId: string };
+type SessionRef = ActorRef & { agentSessionId: string };
 
 const id = (name: string, value: string) => new ParseIdPipe(name).transform(value);
 
@@ -33,6 +40,7 @@ export class ChatService {
     private readonly messages: MessagesService,
     private readonly reactions: ReactionsService,
     private readonly threads: ThreadsService,
+    private readonly agentSessions: AgentSessionsService,
   ) {}
 
   async createRoom(input: ActorRef & { room: CreateRoomDto }) {
@@ -94,5 +102,36 @@ export class ChatService {
     const query = await validateInput(ListRepliesQuery, input.query ?? {});
     const [roomId, threadId] = [id('roomId', input.roomId), id('threadId', input.threadId)];
     return this.threads.listReplies(toActor(input), roomId, threadId, query);
+  }
+
+  /** The actor's active session for this agent and key, or a new one: `{session, room, created}`. */
+  async createAgentSession(input: ActorRef & CreateAgentSessionDto) {
+    const { tenantId, actorProfileId, ...session } = input;
+    const actor = toActor({ tenantId, actorProfileId });
+    return this.agentSessions.create(actor, await validateInput(CreateAgentSessionDto, session));
+  }
+
+  /** Always a `user` message from the session's participant; it starts an agent turn. */
+  async sendAgentUserMessage(input: SessionRef & SessionMessageDto) {
+    const { tenantId, actorProfileId, agentSessionId, ...message } = input;
+    const actor = toActor({ tenantId, actorProfileId });
+    const dto = await validateInput(SessionMessageDto, message);
+    return this.agentSessions.sendMessage(actor, id('agentSessionId', agentSessionId), dto);
+  }
+
+  async getAgentSession(input: SessionRef) {
+    return this.agentSessions.get(toActor(input), id('agentSessionId', input.agentSessionId));
+  }
+
+  async closeAgentSession(input: SessionRef) {
+    return this.agentSessions.close(toActor(input), id('agentSessionId', input.agentSessionId));
+  }
+
+  /** Replaces `allowedTools` wholesale and/or `systemPrompt`; only the participant may. */
+  async updateAgentSessionConfig(input: SessionRef & UpdateAgentSessionDto) {
+    const { tenantId, actorProfileId, agentSessionId, ...changes } = input;
+    const actor = toActor({ tenantId, actorProfileId });
+    const dto = await validateInput(UpdateAgentSessionDto, changes);
+    return this.agentSessions.update(actor, id('agentSessionId', agentSessionId), dto);
   }
 }

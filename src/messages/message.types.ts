@@ -41,6 +41,8 @@ export interface MessageRow {
   edited_at: Date | null;
   is_deleted: boolean;
   created_at: Date;
+  /** Present when selected with `messageWithReactionsSql`. */
+  reactions?: ReactionSummary[];
 }
 
 export interface ReactionSummary {
@@ -74,8 +76,23 @@ export const MESSAGE_COLUMNS = `tenant_id, id, room_id, seq, sender_profile_id, 
   thread_id, reply_to_message_id, agent_session_id, tool_call_data, attachments, client_message_id,
   is_edited, edited_at, is_deleted, created_at`;
 
+/**
+ * The message columns plus its reactions as one viewer sees them (`[{emoji, count, me}]`, oldest emoji
+ * first), computed in the same statement so a page of messages is one round trip. Usable in SELECT and
+ * in RETURNING of statements on chat_messages. `viewerParam` is the placeholder of the viewer's id.
+ */
+export const messageWithReactionsSql = (viewerParam: string) => `${MESSAGE_COLUMNS},
+  COALESCE((
+    SELECT jsonb_agg(jsonb_build_object('emoji', r.emoji, 'count', r.n, 'me', r.me)
+                     ORDER BY r.first, r.emoji)
+      FROM (SELECT emoji, count(*)::int AS n, bool_or(profile_id = ${viewerParam}) AS me,
+                   min(created_at) AS first
+              FROM chat_reactions
+             WHERE tenant_id = chat_messages.tenant_id AND message_id = chat_messages.id
+             GROUP BY emoji) r), '[]'::jsonb) AS reactions`;
+
 /** Deleted messages are tombstones: the row stays, its content and attachments do not. */
-export function toMessageView(m: MessageRow, reactions: ReactionSummary[] = []): MessageView {
+export function toMessageView(m: MessageRow, reactions = m.reactions ?? []): MessageView {
   return {
     id: m.id,
     roomId: m.room_id,

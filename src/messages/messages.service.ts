@@ -9,9 +9,14 @@ import { Queryable, TransactionRunner } from '../events/transaction-runner';
 import { RoomAccessService } from '../rooms/room-access.service';
 import { SendMessageDto } from './dto/send-message.dto';
 import { TimelineQuery } from './dto/message-queries.dto';
-import { MESSAGE_COLUMNS, MessageRow, MessageView, toMessageView } from './message.types';
+import {
+  MESSAGE_COLUMNS,
+  MessageRow,
+  MessageView,
+  messageWithReactionsSql,
+  toMessageView,
+} from './message.types';
 import { MessageErrors } from './messages.errors';
-import { ReactionsService } from './reactions.service';
 import { userMessageInsertSql } from './user-message.sql';
 
 interface PgError {
@@ -25,7 +30,6 @@ export class MessagesService {
   constructor(
     private readonly db: TransactionRunner,
     private readonly access: RoomAccessService,
-    private readonly reactions: ReactionsService,
     private readonly events: RoomEventLog,
     private readonly bus: RoomEventBus,
   ) {}
@@ -101,11 +105,11 @@ export class MessagesService {
     const { code, constraint } = err as PgError;
     if (code === '23505' && constraint === 'uq_chat_messages_client_id') {
       const [row] = await this.db.query<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM chat_messages
+        `SELECT ${messageWithReactionsSql('$3')} FROM chat_messages
           WHERE tenant_id = $1 AND room_id = $2 AND sender_profile_id = $3 AND client_message_id = $4`,
         [actor.tenantId, roomId, actor.profileId, draft.clientMessageId],
       );
-      return (await this.withReactions(actor, [row]))[0];
+      return toMessageView(row);
     }
     if (code === '23503' && constraint === 'fk_chat_messages_thread') {
       throw MessageErrors.invalidReference('threadId');
@@ -122,26 +126,26 @@ export class MessagesService {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const ascending = query.after !== undefined && query.before === undefined;
     const rows = await this.db.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages
+      `SELECT ${messageWithReactionsSql('$5')} FROM chat_messages
         WHERE tenant_id = $1 AND room_id = $2 AND thread_id IS NULL AND NOT is_deleted
-          AND seq ${ascending ? '>' : '<'} $3 ${query.after !== undefined && !ascending ? 'AND seq > $5' : ''}
+          AND seq ${ascending ? '>' : '<'} $3 ${query.after !== undefined && !ascending ? 'AND seq > $6' : ''}
         ORDER BY seq ${ascending ? 'ASC' : 'DESC'} LIMIT $4`,
       [
         room.tenant_id,
         room.id,
         ascending ? query.after : (query.before ?? Number.MAX_SAFE_INTEGER),
         limit + 1,
+        actor.profileId,
         ...(query.after !== undefined && !ascending ? [query.after] : []),
       ],
     );
     const page = toPage(rows, limit);
-    return { items: await this.withReactions(actor, page.items), hasMore: page.hasMore };
+    return { items: page.items.map((row) => toMessageView(row)), hasMore: page.hasMore };
   }
 
   async get(actor: Actor, roomId: string, messageId: string): Promise<MessageView> {
     const { room } = await this.access.require(actor, roomId, 'read');
-    const row = await this.find(this.db, room.tenant_id, room.id, messageId);
-    return (await this.withReactions(actor, [row]))[0];
+    return toMessageView(await this.find(this.db, actor, room.id, messageId));
   }
 
   /** Authors edit their own user messages; the edit is a `message.updated` event with a new seq. */
@@ -153,15 +157,16 @@ export class MessagesService {
   ): Promise<MessageView> {
     return this.db.run(async (tx) => {
       const { room } = await this.access.require(actor, roomId, 'post', tx);
-      const current = await this.find(tx, room.tenant_id, room.id, messageId);
+      const current = await this.find(tx, actor, room.id, messageId);
       if (current.sender_profile_id !== actor.profileId) throw MessageErrors.notAuthor();
       if (current.role !== 'user' || current.is_deleted) throw MessageErrors.notEditable();
       const [row] = await tx.query<MessageRow>(
         `UPDATE chat_messages SET content = $4, is_edited = true, edited_at = now()
-          WHERE tenant_id = $1 AND room_id = $2 AND id = $3 RETURNING ${MESSAGE_COLUMNS}`,
-        [room.tenant_id, room.id, messageId, content],
+          WHERE tenant_id = $1 AND room_id = $2 AND id = $3
+          RETURNING ${messageWithReactionsSql('$5')}`,
+        [room.tenant_id, room.id, messageId, content, actor.profileId],
       );
-      const [view] = await this.withReactions(actor, [row], tx);
+      const view = toMessageView(row);
       await this.events.append(tx, room.tenant_id, room.id, 'message.updated', view);
       return view;
     });
@@ -171,7 +176,7 @@ export class MessagesService {
   async remove(actor: Actor, roomId: string, messageId: string): Promise<void> {
     await this.db.run(async (tx) => {
       const { room, participant } = await this.access.require(actor, roomId, 'read', tx);
-      const current = await this.find(tx, room.tenant_id, room.id, messageId);
+      const current = await this.find(tx, actor, room.id, messageId);
       const moderator = participant!.role === 'owner' || participant!.role === 'admin';
       if (current.sender_profile_id !== actor.profileId && !moderator) {
         throw MessageErrors.notAuthor();
@@ -190,29 +195,17 @@ export class MessagesService {
 
   private async find(
     db: Queryable,
-    tenantId: string,
+    actor: Actor,
     roomId: string,
     messageId: string,
   ): Promise<MessageRow> {
     const [row] = await db.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE tenant_id = $1 AND room_id = $2 AND id = $3`,
-      [tenantId, roomId, messageId],
+      `SELECT ${messageWithReactionsSql('$4')} FROM chat_messages
+        WHERE tenant_id = $1 AND room_id = $2 AND id = $3`,
+      [actor.tenantId, roomId, messageId, actor.profileId],
     );
     if (!row) throw MessageErrors.notFound();
     return row;
-  }
-
-  private async withReactions(
-    actor: Actor,
-    rows: MessageRow[],
-    db: Queryable = this.db,
-  ): Promise<MessageView[]> {
-    const summaries = await this.reactions.summarize(
-      db,
-      actor,
-      rows.map((r) => r.id),
-    );
-    return rows.map((r) => toMessageView(r, summaries.get(r.id)));
   }
 }
 

@@ -4,7 +4,6 @@ import { AppError } from '../common/errors/app-error';
 import { RoomEventLog } from '../events/room-event-log';
 import { Queryable, TransactionRunner } from '../events/transaction-runner';
 import { RoomAccessService } from '../rooms/room-access.service';
-import { ReactionSummary } from './message.types';
 import { MessageErrors } from './messages.errors';
 
 /** 1-64 characters, no whitespace or control characters. */
@@ -79,28 +78,6 @@ export class ReactionsService {
       const reaction = { messageId, emoji, profileId: actor.profileId };
       await this.events.append(tx, room.tenant_id, room.id, 'reaction.removed', reaction);
     });
-  }
-
-  /** `[{emoji, count, me}]` per message, for a whole page in one query, oldest emoji first. */
-  async summarize(
-    db: Queryable,
-    actor: Actor,
-    messageIds: string[],
-  ): Promise<Map<string, ReactionSummary[]>> {
-    const byMessage = new Map<string, ReactionSummary[]>();
-    if (messageIds.length === 0) return byMessage;
-    const rows = await db.query<{ message_id: string } & ReactionSummary>(
-      `SELECT message_id, emoji, count(*)::int AS count, bool_or(profile_id = $2) AS me
-         FROM chat_reactions WHERE tenant_id = $1 AND message_id = ANY($3::uuid[])
-        GROUP BY message_id, emoji ORDER BY min(created_at), emoji`,
-      [actor.tenantId, actor.profileId, messageIds],
-    );
-    for (const { message_id, emoji, count, me } of rows) {
-      const list = byMessage.get(message_id) ?? [];
-      list.push({ emoji, count, me });
-      byMessage.set(message_id, list);
-    }
-    return byMessage;
   }
 
   private async assertMessage(

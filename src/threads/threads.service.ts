@@ -8,9 +8,13 @@ import {
 import { newId } from '../common/ids';
 import { DEFAULT_LIMIT, Page, toPage } from '../common/pagination';
 import { RoomEventLog } from '../events/room-event-log';
-import { ReactionsService } from '../messages/reactions.service';
 import { Queryable, Tx, TransactionRunner } from '../events/transaction-runner';
-import { MESSAGE_COLUMNS, MessageRow, MessageView, toMessageView } from '../messages/message.types';
+import {
+  MessageRow,
+  MessageView,
+  messageWithReactionsSql,
+  toMessageView,
+} from '../messages/message.types';
 import { RoomAccessService } from '../rooms/room-access.service';
 import { ParticipantRow, RoomRow } from '../rooms/room.types';
 import {
@@ -42,7 +46,6 @@ export class ThreadsService {
     private readonly db: TransactionRunner,
     private readonly access: RoomAccessService,
     private readonly events: RoomEventLog,
-    private readonly reactions: ReactionsService,
   ) {}
 
   /**
@@ -118,24 +121,23 @@ export class ThreadsService {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const backwards = query.before !== undefined && query.after === undefined;
     const rows = await this.db.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages
+      `SELECT ${messageWithReactionsSql('$6')} FROM chat_messages
         WHERE tenant_id = $1 AND thread_id = $2 AND NOT is_deleted
           AND ($3::bigint IS NULL OR seq > $3) AND ($4::bigint IS NULL OR seq < $4)
         ORDER BY seq ${backwards ? 'DESC' : 'ASC'}
         LIMIT $5`,
-      [room.tenant_id, thread.id, query.after ?? null, query.before ?? null, limit + 1],
+      [
+        room.tenant_id,
+        thread.id,
+        query.after ?? null,
+        query.before ?? null,
+        limit + 1,
+        actor.profileId,
+      ],
     );
     const page = toPage(rows, limit);
     const replies = backwards ? page.items.reverse() : page.items;
-    const reactions = await this.reactions.summarize(
-      this.db,
-      actor,
-      replies.map((m) => m.id),
-    );
-    return {
-      items: replies.map((m) => toMessageView(m, reactions.get(m.id))),
-      hasMore: page.hasMore,
-    };
+    return { items: replies.map((m) => toMessageView(m)), hasMore: page.hasMore };
   }
 
   /** Resolve, reopen or rename. A request that changes nothing stores nothing and appends no event. */
