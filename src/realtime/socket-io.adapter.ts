@@ -5,7 +5,6 @@ import { Redis } from 'ioredis';
 import { Server, ServerOptions } from 'socket.io';
 import { LimitsConfig, limitsConfig, RedisConfig, redisConfig } from '../config/settings';
 
-
 /**
  * The largest socket frame: room for the longest message REST accepts (4 bytes per character covers any
  * UTF-8 text) and its attachments, never more than the REST body limit. Engine.io refuses a bigger frame
