@@ -5,9 +5,8 @@ import { migrations } from './migrations';
 export const DEFAULT_POOL_SIZE = 10;
 
 /**
- * The embedded database is one PostgreSQL backend behind a socket server that interleaves the protocol
- * messages of concurrent connections outside transactions (a known pglite-socket bug): one connection
- * is both correct and no slower there.
+ * The embedded database is one PostgreSQL backend: statements run one at a time whatever the pool, so
+ * one connection is no slower, and it keeps each request's statements whole (see ExchangeQueue).
  */
 export const EMBEDDED_POOL_SIZE = 1;
 

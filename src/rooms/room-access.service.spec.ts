@@ -204,6 +204,22 @@ describe('RoomAccessService.require', () => {
     });
   });
 
+  it('shares one lookup per request and actor outside transactions, never inside one', async () => {
+    const { service, tx, calls } = serviceReturning([{ ...room('public'), p: null }]);
+    const id = room('public').id;
+    await service.withRequestMemo(async () => {
+      await service.require(actor, id, 'view');
+      await service.require(actor, id, 'view');
+      await service.require({ ...actor, profileId: 'carol' }, id, 'view');
+      await service.require(actor, id, 'view', tx);
+    });
+    expect(calls.map((c) => [c.onTx, c.params?.[2]])).toEqual([
+      [false, 'bob'],
+      [false, 'carol'],
+      [true, 'bob'],
+    ]);
+  });
+
   it('locks the room row when it runs inside a transaction', async () => {
     const { service, tx, calls } = serviceReturning([{ ...room('public'), p: null }]);
     await service.require(actor, room('public').id, 'view', tx);

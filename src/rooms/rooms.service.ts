@@ -136,20 +136,25 @@ export class RoomsService {
       assertGroupRoom(access.room);
       assertAllowed(access, 'manage');
       const { room } = access;
+      // The row is locked: merging here is race-free. `null` clears topic and description.
+      const next = {
+        name: dto.name ?? room.name,
+        topic: dto.topic === undefined ? room.topic : dto.topic,
+        description: dto.description === undefined ? room.description : dto.description,
+        maxParticipants: dto.maxParticipants ?? room.max_participants,
+      };
+      const unchanged =
+        next.name === room.name &&
+        next.topic === room.topic &&
+        next.description === room.description &&
+        next.maxParticipants === room.max_participants;
+      // Nothing that differs: no write and no event.
+      if (unchanged) return toRoomView(room);
       const [row] = await tx.query<RoomRow>(
         `UPDATE chat_rooms
-            SET name = COALESCE($3, name), topic = COALESCE($4, topic),
-                description = COALESCE($5, description),
-                max_participants = COALESCE($6, max_participants), updated_at = now()
+            SET name = $3, topic = $4, description = $5, max_participants = $6, updated_at = now()
           WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-        [
-          room.tenant_id,
-          room.id,
-          dto.name ?? null,
-          dto.topic ?? null,
-          dto.description ?? null,
-          dto.maxParticipants ?? null,
-        ],
+        [room.tenant_id, room.id, next.name, next.topic, next.description, next.maxParticipants],
       );
       return this.announce(tx, row);
     });
