@@ -14,12 +14,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       algorithms: verifier.algorithms,
       issuer: verifier.issuer,
       audience: verifier.audience,
+      // passport-jwt types its key as a string, but hands it to jsonwebtoken, which takes a KeyObject.
       secretOrKeyProvider: (_req: unknown, raw: string, done: (e: unknown, k?: string) => void) => {
         const key = verifier.key;
-        if (typeof key === 'string') return done(null, key);
+        if (typeof key !== 'function') return done(null, key as unknown as string);
         const decoded = jwt.decode(raw, { complete: true });
         if (!decoded) return done(new Error('garbled token'));
-        key(decoded.header, (err, k) => done(err, k === undefined ? undefined : String(k)));
+        key(decoded.header, (err, k) => done(err, k as unknown as string));
       },
     });
   }

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import jwt, { Algorithm, GetPublicKeyOrSecret, JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
@@ -7,7 +7,11 @@ import { appConfig, AppConfig, authConfig, AuthConfig } from '../config/settings
 import { Actor, AGENT_PROFILE_PREFIX, VerifiedToken } from './actor';
 import { devSecret } from './signing-key';
 
-type KeySource = string | GetPublicKeyOrSecret;
+/**
+ * Keys are KeyObjects made once: given a string, jsonwebtoken builds a KeyObject on every verify, which
+ * measured as a fifth of the CPU of a request.
+ */
+type KeySource = KeyObject | GetPublicKeyOrSecret;
 
 /**
  * The one token check, shared by HTTP (passport-jwt) and the socket handshake: key, algorithms, issuer,
@@ -28,19 +32,23 @@ export class TokenVerifier {
     if (auth.jwksUrl) {
       const client = new JwksClient({ jwksUri: auth.jwksUrl, cache: true, rateLimit: true });
       this.algorithms = ['RS256', 'ES256'];
+      const keys = new Map<string, KeyObject>();
       this.key = (header, done) => {
         client.getSigningKey(header.kid).then(
-          (k) => done(null, k.getPublicKey()),
+          (k) => {
+            const pem = k.getPublicKey();
+            if (!keys.has(pem)) keys.set(pem, createPublicKey(pem));
+            done(null, keys.get(pem));
+          },
           (err: Error) => done(err),
         );
       };
     } else if (auth.publicKey) {
-      const type = createPublicKey(auth.publicKey).asymmetricKeyType;
-      this.algorithms = type === 'ec' ? ['ES256'] : ['RS256'];
-      this.key = auth.publicKey;
+      this.key = createPublicKey(auth.publicKey);
+      this.algorithms = this.key.asymmetricKeyType === 'ec' ? ['ES256'] : ['RS256'];
     } else {
       this.algorithms = ['HS256'];
-      this.key = auth.secret ?? devSecret(app.dataDir);
+      this.key = createSecretKey(Buffer.from(auth.secret ?? devSecret(app.dataDir), 'utf8'));
     }
   }
 
