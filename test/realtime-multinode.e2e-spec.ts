@@ -1,7 +1,14 @@
 import { createConnection } from 'node:net';
 import { RoomEventBus } from '../src/events/room-event-bus';
 import { sendMessage } from './support/messages';
-import { expectStatus, listParticipants, roomEvents, roomWith, User } from './support/rooms';
+import {
+  expectError,
+  expectStatus,
+  listParticipants,
+  roomEvents,
+  roomWith,
+  User,
+} from './support/rooms';
 import {
   closeSockets,
   connect,
@@ -126,6 +133,20 @@ describe('two nodes on one Redis', () => {
     expect(bobOnA.events.items.map((e) => e.type)).toEqual(['participant.left']);
     expect(typing.items).toEqual([]);
     expect(bobOnA.socket.connected).toBe(true);
+  });
+
+  it('forgets a kicked participant on every node: reads on A fail as soon as B kicks', async () => {
+    const { users, roomId } = await setup();
+    const read = () => a.http.get(`/v1/rooms/${roomId}/messages`).set(users.bob.auth);
+    expectStatus(await read(), 200);
+    const bobOnA = await subscribed(a, users.bob, roomId);
+    const res = await b.http
+      .delete(`/v1/rooms/${roomId}/participants/${encodeURIComponent(users.bob.profileId)}`)
+      .set(users.owner.auth);
+    expectStatus(res, 204);
+    // Node A has seen the kick once its socket got it; its cached lookup must be gone by then.
+    await bobOnA.events.next((e) => e.type === 'participant.left');
+    expectError(await read(), 403, 'not_a_participant');
   });
 
   it('carries typing and agent output across nodes', async () => {

@@ -30,7 +30,12 @@ export class RealtimePublisher implements OnModuleDestroy {
   }
 
   attach(io: Server): void {
-    if (this.multiNode) io.on(NODE_EVENTS.roomEvent, (event: RoomEvent) => this.rooms.offer(event));
+    if (this.multiNode) {
+      io.on(NODE_EVENTS.roomEvent, (event: RoomEvent) => {
+        this.bus.receiveFromPeer(event);
+        this.rooms.offer(event);
+      });
+    }
     this.streams.push(
       this.bus.events$.subscribe((event) => {
         this.rooms.offer(event);

@@ -1,5 +1,8 @@
 import { AppError } from '../common/errors/app-error';
+import { RoomEvent } from '../events/room-event';
+import { RoomEventBus } from '../events/room-event-bus';
 import { Tx, TransactionRunner } from '../events/transaction-runner';
+import { RoomAccessCache } from './room-access-cache';
 import { assertAllowed, RoomAccessService, RoomPermission } from './room-access.service';
 import {
   PARTICIPANT_ROLES,
@@ -180,7 +183,9 @@ describe('RoomAccessService.require', () => {
         return rows;
       },
     } as unknown as Tx;
-    return { service: new RoomAccessService(runner), tx, calls };
+    const bus = new RoomEventBus();
+    const cache = new RoomAccessCache(bus);
+    return { service: new RoomAccessService(runner, cache), tx, calls, bus };
   }
 
   const actor = { tenantId: 't1', profileId: 'bob' };
@@ -204,26 +209,51 @@ describe('RoomAccessService.require', () => {
     });
   });
 
-  it('shares one lookup per request and actor outside transactions, never inside one', async () => {
+  it('reuses a lookup per actor outside transactions, never inside one', async () => {
     const { service, tx, calls } = serviceReturning([{ ...room('public'), p: null }]);
     const id = room('public').id;
-    await service.withRequestMemo(async () => {
-      await service.require(actor, id, 'view');
-      await service.require(actor, id, 'view');
-      await service.require({ ...actor, profileId: 'carol' }, id, 'view');
-      await service.require(actor, id, 'view', tx);
-    });
+    await service.require(actor, id, 'view');
+    await service.require(actor, id, 'view');
+    await service.require({ ...actor, profileId: 'carol' }, id, 'view');
+    await service.require(actor, id, 'view', tx);
+    await service.recheck(actor, id, 'view');
     expect(calls.map((c) => [c.onTx, c.params?.[2]])).toEqual([
       [false, 'bob'],
       [false, 'carol'],
       [true, 'bob'],
+      [false, 'bob'],
     ]);
   });
+
+  it.each(['participant.left', 'participant.joined', 'participant.updated', 'room.updated'])(
+    'forgets the lookups of a room when a %s event of it is committed here or on another node',
+    async (type) => {
+      const { service, calls, bus } = serviceReturning([{ ...room('public'), p: null }]);
+      const id = room('public').id;
+      const event = {
+        tenantId: 't1',
+        roomId: id,
+        seq: 2,
+        type,
+        data: {},
+        createdAt: '',
+      } as RoomEvent;
+      await service.require(actor, id, 'view');
+      bus.publish([event]);
+      await service.require(actor, id, 'view');
+      bus.receiveFromPeer(event);
+      await service.require(actor, id, 'view');
+      bus.publish([{ ...event, roomId: '01900000-0000-7000-8000-0000000000ff' }]);
+      bus.publish([{ ...event, type: 'message.created' }]);
+      await service.require(actor, id, 'view');
+      expect(calls).toHaveLength(3);
+    },
+  );
 
   it('locks the room row when it runs inside a transaction', async () => {
     const { service, tx, calls } = serviceReturning([{ ...room('public'), p: null }]);
     await service.require(actor, room('public').id, 'view', tx);
-    await service.require(actor, room('public').id, 'view');
+    await service.recheck(actor, room('public').id, 'view');
     expect(calls.map((c) => [c.onTx, /FOR UPDATE/.test(c.sql)])).toEqual([
       [true, true],
       [false, false],

@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../auth/actor';
 import { Tx, TransactionRunner } from '../events/transaction-runner';
+import { RoomAccessCache } from './room-access-cache';
 import { RoomErrors } from './rooms.errors';
 import { ParticipantRole, ParticipantRow, RoomRow } from './room.types';
 
@@ -29,15 +29,15 @@ const MANAGERS: readonly ParticipantRole[] = ['owner', 'admin'];
  */
 @Injectable()
 export class RoomAccessService {
-  /** Lookups already made in this request, so the interceptor's and the service's check share one query. */
-  private readonly memo = new AsyncLocalStorage<Map<string, RoomAccess | undefined>>();
-
-  constructor(private readonly db: TransactionRunner) {}
+  constructor(
+    private readonly db: TransactionRunner,
+    private readonly cache: RoomAccessCache,
+  ) {}
 
   /**
    * Loads the room and the actor's participant row in one query, then applies `permission`. Inside a
-   * transaction the room row is locked and always read afresh; outside, a lookup is reused for the rest
-   * of the request (writes that depend on membership re-check it in their own statement).
+   * transaction the room row is locked and always read afresh; outside, a recent lookup is reused until
+   * a change to the room or its participants is committed on any node (see RoomAccessCache).
    */
   async require(
     actor: Actor,
@@ -45,13 +45,13 @@ export class RoomAccessService {
     permission: RoomPermission,
     tx?: Tx,
   ): Promise<RoomAccess> {
-    const access = tx ? await this.load(actor, roomId, tx) : await this.loadOnce(actor, roomId);
+    const access = tx ? await this.load(actor, roomId, tx) : await this.loadCached(actor, roomId);
     if (!access) throw RoomErrors.notFound();
     assertAllowed(access, permission);
     return access;
   }
 
-  /** The same check, never from the memo: for explaining why a guarded write found no row. */
+  /** The same check, never from the cache: for explaining why a guarded write found no row. */
   async recheck(actor: Actor, roomId: string, permission: RoomPermission): Promise<RoomAccess> {
     const access = await this.load(actor, roomId);
     if (!access) throw RoomErrors.notFound();
@@ -59,17 +59,11 @@ export class RoomAccessService {
     return access;
   }
 
-  /** Runs `work` (one request) with its own lookup memo. */
-  withRequestMemo<T>(work: () => T): T {
-    return this.memo.run(new Map(), work);
-  }
-
-  private async loadOnce(actor: Actor, roomId: string): Promise<RoomAccess | undefined> {
-    const memo = this.memo.getStore();
-    const key = `${actor.tenantId}\u001f${actor.profileId}\u001f${roomId}`;
-    if (memo?.has(key)) return memo.get(key);
+  private async loadCached(actor: Actor, roomId: string): Promise<RoomAccess | undefined> {
+    const cached = this.cache.get(actor.tenantId, roomId, actor.profileId);
+    if (cached) return cached;
     const access = await this.load(actor, roomId);
-    memo?.set(key, access);
+    if (access) this.cache.set(actor.tenantId, roomId, actor.profileId, access);
     return access;
   }
 

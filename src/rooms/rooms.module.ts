@@ -6,6 +6,7 @@ import { DmsService } from './dms.service';
 import { ParticipantStore } from './participant-store';
 import { ParticipantsController } from './participants.controller';
 import { ParticipantsService } from './participants.service';
+import { RoomAccessCache } from './room-access-cache';
 import { RoomAccessService } from './room-access.service';
 import { RoomMembershipInterceptor } from './room-membership.interceptor';
 import { RoomsController } from './rooms.controller';
@@ -20,6 +21,7 @@ import { RoomsService } from './rooms.service';
     DmsService,
     ParticipantStore,
     RoomAccessService,
+    RoomAccessCache,
     RoomMembershipInterceptor,
   ],
   exports: [
