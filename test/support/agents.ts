@@ -1,18 +1,12 @@
 import { Type } from '@nestjs/common';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import request from 'supertest';
 import { Subscription } from 'rxjs';
 import { SWEEP_INTERVAL_MS } from '../../src/agents/session-sweeper';
 import { DEFAULT_TURN_LIMITS, TURN_LIMITS, TurnLimits } from '../../src/agents/runtime/turn-limits';
 import { TurnRunner } from '../../src/agents/runtime/turn-runner';
-import { AppModule } from '../../src/app.module';
-import { configureApp, createHttpAdapter } from '../../src/bootstrap';
 import { AgentStreamEvent } from '../../src/events/agent-stream-event';
 import { RoomEventBus } from '../../src/events/room-event-bus';
 import { db, expectStatus, RoomBody, User } from './rooms';
-import { TestApp } from './test-app';
-import { TEST_JWT_SECRET } from './tokens';
+import { startTestApp, TestApp } from './test-app';
 
 export interface AgentAppOptions {
   /** Extra modules beside AppModule, e.g. a test agent. */
@@ -23,41 +17,16 @@ export interface AgentAppOptions {
 }
 
 /** startTestApp with test agents and runtime limits: the same AppModule, the same test database. */
-export async function startAgentApp(options: AgentAppOptions = {}): Promise<TestApp> {
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    DATABASE_URL: process.env.TEST_DATABASE_URL,
-    JWT_SECRET: TEST_JWT_SECRET,
-    NODE_ENV: 'test',
+export function startAgentApp(options: AgentAppOptions = {}): Promise<TestApp> {
+  return startTestApp(options.env, {
+    imports: options.imports,
+    override: (builder) =>
+      builder
+        .overrideProvider(TURN_LIMITS)
+        .useValue({ ...DEFAULT_TURN_LIMITS, ...options.limits })
+        .overrideProvider(SWEEP_INTERVAL_MS)
+        .useValue(options.sweepIntervalMs ?? 2_000),
   });
-  for (const [key, value] of Object.entries(options.env ?? {})) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  try {
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule, ...(options.imports ?? [])],
-    })
-      .overrideProvider(TURN_LIMITS)
-      .useValue({ ...DEFAULT_TURN_LIMITS, ...options.limits })
-      .overrideProvider(SWEEP_INTERVAL_MS)
-      .useValue(options.sweepIntervalMs ?? 2_000)
-      .compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
-      logger: ['error', 'warn'],
-    });
-    configureApp(app);
-    await app.listen(0, '127.0.0.1');
-    const url = await app.getUrl();
-    return {
-      app,
-      url: url.replace('[::1]', '127.0.0.1'),
-      http: request(app.getHttpServer()),
-      close: () => app.close(),
-    };
-  } finally {
-    process.env = saved;
-  }
 }
 
 export interface SessionBody {

@@ -1,5 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Type } from '@nestjs/common';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/bootstrap';
@@ -12,8 +13,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestModuleOptions {
+  /** Extra modules beside AppModule, e.g. a test agent. */
+  imports?: Type[];
+  /** Provider overrides, e.g. shorter runtime limits. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
 /** The real AppModule on the test database, listening on a free loopback port. */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string | undefined> = {},
+  { imports = [], override = (builder) => builder }: TestModuleOptions = {},
+): Promise<TestApp> {
   const saved = { ...process.env };
   Object.assign(process.env, {
     DATABASE_URL: process.env.TEST_DATABASE_URL,
@@ -25,7 +36,9 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
     else process.env[key] = value;
   }
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const moduleRef = await override(
+      Test.createTestingModule({ imports: [AppModule, ...imports] }),
+    ).compile();
     const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
       logger: ['error', 'warn'],
     });
