@@ -63,22 +63,27 @@ export class MessagesService {
       createdAt: createdAt.toISOString(),
       reactions: [],
     };
+    const agentRoom = room.room_type === 'agent';
     let rows: { seq: string; agent_session_id: string | null }[];
     try {
-      rows = await this.db.query(userMessageInsertSql(room.room_type === 'agent'), [
-        actor.tenantId,
-        room.id,
-        actor.profileId,
-        id,
-        draft.messageType,
-        draft.content,
-        draft.threadId,
-        draft.replyToMessageId,
-        draft.clientMessageId,
-        JSON.stringify(draft.attachments),
-        createdAt,
-        JSON.stringify(draft),
-      ]);
+      rows = await this.db.prepared(
+        agentRoom ? 'send_agent' : 'send',
+        userMessageInsertSql(agentRoom),
+        [
+          actor.tenantId,
+          room.id,
+          actor.profileId,
+          id,
+          draft.messageType,
+          draft.content,
+          draft.threadId,
+          draft.replyToMessageId,
+          draft.clientMessageId,
+          JSON.stringify(draft.attachments),
+          createdAt,
+          JSON.stringify(draft),
+        ],
+      );
     } catch (err) {
       return { message: await this.explainFailedSend(actor, room.id, draft, err), created: false };
     }
@@ -124,19 +129,21 @@ export class MessagesService {
   async list(actor: Actor, roomId: string, query: TimelineQuery): Promise<Page<MessageView>> {
     const { room } = await this.access.require(actor, roomId, 'read');
     const limit = query.limit ?? DEFAULT_LIMIT;
+    // `after` alone reads forwards; otherwise newest first, between the bounds given.
     const ascending = query.after !== undefined && query.before === undefined;
-    const rows = await this.db.query<MessageRow>(
-      `SELECT ${messageWithReactionsSql('$5')} FROM chat_messages
+    const rows = await this.db.prepared<MessageRow>(
+      ascending ? 'timeline_asc' : 'timeline_desc',
+      `SELECT ${messageWithReactionsSql('$6')} FROM chat_messages
         WHERE tenant_id = $1 AND room_id = $2 AND thread_id IS NULL AND NOT is_deleted
-          AND seq ${ascending ? '>' : '<'} $3 ${query.after !== undefined && !ascending ? 'AND seq > $6' : ''}
-        ORDER BY seq ${ascending ? 'ASC' : 'DESC'} LIMIT $4`,
+          AND seq > $3 AND seq < $4
+        ORDER BY seq ${ascending ? 'ASC' : 'DESC'} LIMIT $5`,
       [
         room.tenant_id,
         room.id,
-        ascending ? query.after : (query.before ?? Number.MAX_SAFE_INTEGER),
+        query.after ?? 0,
+        query.before ?? Number.MAX_SAFE_INTEGER,
         limit + 1,
         actor.profileId,
-        ...(query.after !== undefined && !ascending ? [query.after] : []),
       ],
     );
     const page = toPage(rows, limit);
