@@ -2,7 +2,9 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import { Server, ServerOptions } from 'socket.io';
+import { MessageMappingProperties } from '@nestjs/websockets';
+import { defer, Observable } from 'rxjs';
+import { Server, ServerOptions, Socket } from 'socket.io';
 import { LimitsConfig, limitsConfig, RedisConfig, redisConfig } from '../config/settings';
 
 /**
@@ -20,6 +22,7 @@ export function socketPayloadLimit(limits: LimitsConfig): number {
  */
 export class ParleyIoAdapter extends IoAdapter {
   private readonly redisLogger = new Logger('Redis');
+  private readonly handlerLogger = new Logger('Realtime');
   private readonly clients: Redis[] = [];
 
   constructor(
@@ -34,6 +37,34 @@ export class ParleyIoAdapter extends IoAdapter {
     const redis = app.get<RedisConfig>(redisConfig.KEY);
     const limits = app.get<LimitsConfig>(limitsConfig.KEY);
     return new ParleyIoAdapter(app, redis.url, socketPayloadLimit(limits));
+  }
+
+  /**
+   * Plain listeners instead of IoAdapter's RxJS pipeline per event per socket, which held most of the
+   * memory of an idle socket. Same contract: the handler's answer goes to the ack, or is emitted when it
+   * names an event; a failing handler is logged and the socket keeps working.
+   */
+  bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...args: unknown[]) => {
+        const ack =
+          typeof args.at(-1) === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
+        const data = args.length > 1 ? args : args[0];
+        defer(() => transform(callback(data, ack))).subscribe({
+          next: (response) => {
+            if (response === null || response === undefined) return;
+            const { event, data: payload } = response as { event?: string; data?: unknown };
+            if (event) socket.emit(event, payload);
+            else if (!isAckHandledManually && ack) ack(response);
+          },
+          error: (err: unknown) => this.handlerLogger.error(err),
+        });
+      });
+    }
   }
 
   /** As IoAdapter's, plus websocket-only transport, the payload limit and the Redis adapter. */
