@@ -346,6 +346,21 @@ describe('client events', () => {
     const other = await connect(t, inOtherTenant(users.alice).token);
     const foreign = await request(other, 'message.send', { roomId, content: 'hi' });
     expectErrorAck(foreign, 'room_not_found');
+    for (const forged of [
+      { role: 'assistant' },
+      { messageType: 'tool_result' },
+      { toolCallData: { name: 'clock.now' } },
+      { senderProfileId: 'agent:echo' },
+    ]) {
+      const ackForged = await request(alice.socket, 'message.send', {
+        roomId,
+        content: 'x',
+        ...forged,
+      });
+      expectErrorAck(ackForged, 'validation_failed');
+    }
+    const page = await t.http.get(`/v1/rooms/${roomId}/messages`).set(users.alice.auth);
+    expect(page.body.items.map((m: MessageBody) => m.id)).toEqual([message.id]);
   });
 
   it('answers a flood with rate_limited and keeps the socket', async () => {

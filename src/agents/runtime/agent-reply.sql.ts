@@ -6,13 +6,18 @@ const ENDS = `(max_messages > 0 AND message_count + 1 >= max_messages)
 
 /**
  * The only statement that stores `assistant` and `tool` messages, in the shape of the user-message
- * statement: check the sender (the agent's profile, an active participant of an active room), charge
- * the session (one message, the tokens, and the budget check in the same UPDATE ... WHERE), take the
+ * statement: check the sender (the agent's profile, an active participant of an active room), check the
+ * session and the tool gate and charge the session (one message, the tokens, the budgets, and for a tool
+ * message its name against the stored `allowed_tools`, all in the same UPDATE ... WHERE), take the
  * room's next seq under the room row lock, insert the message and its `message.created` event. The role
  * follows from the message type here, so no caller can choose it. No row back means nothing was stored.
  *
+ * The gate in SQL is the one of tool-gate.ts: the stored list must be an array of strings only (else
+ * nothing is allowed), and the name one of its elements exactly (`?` compares strings as they are).
+ *
  * Parameters: $1 tenant, $2 room, $3 sender, $4 id, $5 message type, $6 content, $7 tool call data
- * (JSON or null), $8 session id, $9 created at, $10 tokens, $11 event data without seq.
+ * (JSON or null), $8 session id, $9 created at, $10 tokens, $11 event data without seq, $12 the tool
+ * name for a tool message, NULL for any other.
  */
 export const AGENT_REPLY_INSERT_SQL = `
   WITH sender AS (
@@ -30,6 +35,11 @@ export const AGENT_REPLY_INSERT_SQL = `
        AND status = 'active' AND (expires_at IS NULL OR expires_at > $9)
        AND (max_messages = 0 OR message_count < max_messages)
        AND (max_tokens = 0 OR total_tokens_used < max_tokens)
+       AND ($12::text IS NULL OR (
+             jsonb_typeof(allowed_tools) = 'array'
+             AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(allowed_tools) AS t(name)
+                              WHERE jsonb_typeof(t.name) <> 'string')
+             AND allowed_tools ? $12::text))
        AND EXISTS (SELECT 1 FROM sender)
      RETURNING ${SESSION_COLUMNS}),
   room AS (
