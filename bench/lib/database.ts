@@ -53,7 +53,7 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
 
 /** The app's own migrations, exactly as `npm run migration:run` applies them. */
 export async function runMigrations(url: string): Promise<void> {
-  const ds = new DataSource({ ...dataSourceOptions(url), entities: [] });
+  const ds = new DataSource(dataSourceOptions(url));
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from './migrations';
 
@@ -20,7 +19,6 @@ export function dataSourceOptions(url: string, poolSize = DEFAULT_POOL_SIZE): Da
     migrationsRun: false,
     migrationsTableName: 'parley_migrations',
     migrations,
-    entities: [join(__dirname, '..', '**', '*.entity.js')],
     extra: { max: poolSize },
     logging: ['error'],
   };

@@ -17,18 +17,10 @@ class EmbeddedDatabaseModule {}
       imports: [EmbeddedDatabaseModule],
       inject: [databaseConfig.KEY, appConfig.KEY, EmbeddedDatabaseService],
       useFactory: async (db: DatabaseConfig, app: AppConfig, embedded: EmbeddedDatabaseService) => {
-        if (db.url) {
-          return {
-            ...dataSourceOptions(db.url, db.poolSize),
-            entities: [],
-            autoLoadEntities: true,
-          };
-        }
+        if (db.url) return dataSourceOptions(db.url, db.poolSize);
         const url = await embedded.start(app.dataDir);
         return {
           ...dataSourceOptions(url, EMBEDDED_POOL_SIZE),
-          entities: [],
-          autoLoadEntities: true,
           migrationsRun: true,
         };
       },

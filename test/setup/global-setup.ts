@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_DATABASE_URL = embedded.url;
     process.env.DATABASE_POOL_SIZE = String(EMBEDDED_POOL_SIZE);
   }
-  const ds = new DataSource({ ...dataSourceOptions(process.env.TEST_DATABASE_URL), entities: [] });
+  const ds = new DataSource(dataSourceOptions(process.env.TEST_DATABASE_URL));
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
