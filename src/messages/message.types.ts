@@ -1,3 +1,5 @@
+import { RoomEvent } from '../events/room-event';
+
 export const MESSAGE_ROLES = ['user', 'assistant', 'system', 'tool'] as const;
 export type MessageRole = (typeof MESSAGE_ROLES)[number];
 
@@ -112,5 +114,17 @@ export function toMessageView(m: MessageRow, reactions = m.reactions ?? []): Mes
     isDeleted: m.is_deleted,
     createdAt: m.created_at.toISOString(),
     reactions,
+  };
+}
+
+/** The `message.created` event of a message its insert statement already logged with this seq. */
+export function messageCreatedEvent(tenantId: string, message: MessageView): RoomEvent {
+  return {
+    tenantId,
+    roomId: message.roomId,
+    seq: message.seq,
+    type: 'message.created',
+    data: message,
+    createdAt: message.createdAt,
   };
 }

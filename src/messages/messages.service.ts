@@ -3,7 +3,6 @@ import { Actor } from '../auth/actor';
 import { newId } from '../common/ids';
 import { DEFAULT_LIMIT, Page, toPage } from '../common/pagination';
 import { RoomEventLog } from '../events/room-event-log';
-import { RoomEvent } from '../events/room-event';
 import { RoomEventBus } from '../events/room-event-bus';
 import { Queryable, TransactionRunner } from '../events/transaction-runner';
 import { RoomAccessService } from '../rooms/room-access.service';
@@ -13,6 +12,7 @@ import {
   MESSAGE_COLUMNS,
   MessageRow,
   MessageView,
+  messageCreatedEvent,
   messageWithReactionsSql,
   toMessageView,
 } from './message.types';
@@ -96,7 +96,7 @@ export class MessagesService {
       seq: Number(rows[0].seq),
       agentSessionId: rows[0].agent_session_id,
     };
-    this.bus.publish([created(actor.tenantId, message)]);
+    this.bus.publish([messageCreatedEvent(actor.tenantId, message)]);
     return { message, created: true };
   }
 
@@ -214,15 +214,4 @@ export class MessagesService {
     if (!row) throw MessageErrors.notFound();
     return row;
   }
-}
-
-function created(tenantId: string, message: MessageView): RoomEvent {
-  return {
-    tenantId,
-    roomId: message.roomId,
-    seq: message.seq,
-    type: 'message.created',
-    data: message,
-    createdAt: message.createdAt,
-  };
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AGENT_PROFILE_PREFIX } from '../../auth/actor';
 import { newId } from '../../common/ids';
-import { RoomEvent } from '../../events/room-event';
 import { RoomEventBus } from '../../events/room-event-bus';
 import { TransactionRunner } from '../../events/transaction-runner';
-import { MessageView } from '../../messages/message.types';
+import { MessageView, messageCreatedEvent } from '../../messages/message.types';
 import { inactiveReason, SessionRow } from '../session.types';
 import { SessionStore } from '../session-store';
 import { AGENT_REPLY_INSERT_SQL } from './agent-reply.sql';
@@ -120,7 +119,7 @@ export class AgentReplyWriter {
       );
     }
     const stored = { ...draft, seq: Number(row.message_seq) };
-    this.bus.publish([created(session.tenant_id, stored)]);
+    this.bus.publish([messageCreatedEvent(session.tenant_id, stored)]);
     if (row.status !== 'active') await this.db.run((tx) => this.sessions.announce(tx, row));
     return stored;
   }
@@ -131,15 +130,4 @@ function explainRefusal(session: SessionRow, message: GatedMessage): RefusalReas
   if (session.status !== 'active' || inactiveReason(session) !== null) return 'session_inactive';
   const gate = checkToolGate(message, session.allowed_tools);
   return gate.gated && !gate.allowed ? gate.reason : null;
-}
-
-function created(tenantId: string, message: MessageView): RoomEvent {
-  return {
-    tenantId,
-    roomId: message.roomId,
-    seq: message.seq,
-    type: 'message.created',
-    data: message,
-    createdAt: message.createdAt,
-  };
 }
