@@ -38,6 +38,10 @@ describe('assertEmoji', () => {
     ['a bell', '\u0007'],
     ['a DEL', '\u007f'],
     ['a C1 control', '\u0085'],
+    ['only a zero-width space', '\u200b'],
+    ['only a right-to-left override', '\u202e'],
+    ['only a variation selector', '\ufe0f'],
+    ['only a zero-width joiner', '\u200d\u200d'],
   ])('refuses %s with 400 validation_failed', (_name, emoji) => {
     const err = refusal(emoji);
     expect(err).toBeInstanceOf(AppError);

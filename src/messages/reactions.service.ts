@@ -8,14 +8,20 @@ import { MessageErrors } from './messages.errors';
 
 /** 1-64 characters, no whitespace or control characters. */
 const EMOJI = /^[^\s\p{Cc}]+$/u;
+/**
+ * Something to see: a reaction of only format characters, combining marks or variation selectors
+ * (a zero-width space, a right-to-left override) renders as nothing or garbles the text around it.
+ * Such characters are still fine inside an emoji, as the joiner of a ZWJ sequence.
+ */
+const VISIBLE = /[^\p{Cf}\p{Mn}\p{Me}\uFE00-\uFE0F]/u;
 
 export function assertEmoji(emoji: string): void {
   const length = [...emoji].length;
-  if (length < 1 || length > 64 || !EMOJI.test(emoji)) {
+  if (length < 1 || length > 64 || !EMOJI.test(emoji) || !VISIBLE.test(emoji)) {
     throw new AppError(
       400,
       'validation_failed',
-      'emoji must be 1-64 characters without whitespace or control characters',
+      'emoji must be 1-64 visible characters without whitespace or control characters',
     );
   }
 }
