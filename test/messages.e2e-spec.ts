@@ -660,12 +660,22 @@ describe('GET /v1/rooms/:roomId/messages/:messageId', () => {
         { url: 'https://x.example/a', filename: 'a', contentType: 'text/plain', size: 1 },
       ],
     });
+    const react = await t.http
+      .put(`${messageUrl(roomId, sent.id)}/reactions/${encodeURIComponent('👍')}`)
+      .set(users.bob.auth);
+    expectStatus(react, 201);
     expectStatus(await t.http.delete(messageUrl(roomId, sent.id)).set(users.alice.auth), 204);
 
     const res = await t.http.get(messageUrl(roomId, sent.id)).set(users.bob.auth);
 
     expectStatus(res, 200);
-    expect(res.body).toEqual({ ...sent, isDeleted: true, content: '', attachments: [] });
+    expect(res.body).toEqual({
+      ...sent,
+      isDeleted: true,
+      content: '',
+      attachments: [],
+      reactions: [],
+    });
   });
 
   it("answers 404 message_not_found for another room's message or an unknown id", async () => {

@@ -93,7 +93,7 @@ export const messageWithReactionsSql = (viewerParam: string) => `${MESSAGE_COLUM
              WHERE tenant_id = chat_messages.tenant_id AND message_id = chat_messages.id
              GROUP BY emoji) r), '[]'::jsonb) AS reactions`;
 
-/** Deleted messages are tombstones: the row stays, its content and attachments do not. */
+/** Deleted messages are tombstones: the row stays, its content, attachments and reactions do not. */
 export function toMessageView(m: MessageRow, reactions = m.reactions ?? []): MessageView {
   return {
     id: m.id,
@@ -113,7 +113,7 @@ export function toMessageView(m: MessageRow, reactions = m.reactions ?? []): Mes
     editedAt: m.edited_at ? m.edited_at.toISOString() : null,
     isDeleted: m.is_deleted,
     createdAt: m.created_at.toISOString(),
-    reactions,
+    reactions: m.is_deleted ? [] : reactions,
   };
 }
 
