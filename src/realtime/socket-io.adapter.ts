@@ -16,6 +16,18 @@ export function socketPayloadLimit(limits: LimitsConfig): number {
   return Math.min(limits.bodyLimitBytes, 4 * limits.messageMaxLength + 32 * 1024);
 }
 
+const DISPOSE_WAIT_MS = 2_000;
+
+function readyWithin(client: Redis, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /**
  * Every socket.io server of the app: websocket transport only, a frame size limit, and with REDIS_URL
  * the Redis adapter, so that broadcasts and server-to-server messages reach every node.
@@ -87,10 +99,16 @@ export class ParleyIoAdapter extends IoAdapter {
     return server;
   }
 
+  /**
+   * A client still connecting holds the adapter's first commands (its subscriptions) in its offline
+   * queue; disconnecting it then rejects them where no one listens. So wait for it a little, and quit
+   * once connected, which lets every command sent before answer first.
+   */
   async dispose(): Promise<void> {
     const clients = this.clients.splice(0);
     await Promise.all(
       clients.map(async (client) => {
+        if (client.status !== 'ready') await readyWithin(client, DISPOSE_WAIT_MS);
         if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
         else client.disconnect();
       }),
