@@ -11,6 +11,7 @@ import {
   postMessage,
   seedMessages,
   sendMessage,
+  roomWithEveryRole,
 } from './support/messages';
 import {
   db,
@@ -24,7 +25,7 @@ import {
   UNKNOWN_ROOM_ID,
   User,
 } from './support/rooms';
-import { makeTenant, startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
 
@@ -33,22 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** A room of `owner` with an admin, two members and a viewer; `outsider` is in the tenant only. */
-async function setup(roomType: 'public' | 'private' = 'private') {
-  const { tenantId, users } = makeTenant('owner', 'admin', 'alice', 'bob', 'viewer', 'outsider');
-  const room = await roomWith(
-    t,
-    users.owner,
-    [
-      [users.admin, 'admin'],
-      [users.alice, 'member'],
-      [users.bob, 'member'],
-      [users.viewer, 'viewer'],
-    ],
-    { roomType },
-  );
-  return { tenantId, users, roomId: room.id };
-}
+const setup = (roomType: 'public' | 'private' = 'private') => roomWithEveryRole(t, roomType);
 
 /** A refused request must leave the tenant's messages and the room's seq as they were. */
 async function snapshot(tenantId: string, roomId: string) {

@@ -5,6 +5,7 @@ import {
   reactionRows,
   reactionUrl,
   sendMessage,
+  roomWithEveryRole,
 } from './support/messages';
 import {
   db,
@@ -17,7 +18,7 @@ import {
   storedLastSeq,
   User,
 } from './support/rooms';
-import { makeTenant, startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
 
@@ -26,22 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** A room of `owner` with an admin, two members and a viewer; `outsider` is in the tenant only. */
-async function setup(roomType: 'public' | 'private' = 'private') {
-  const { tenantId, users } = makeTenant('owner', 'admin', 'alice', 'bob', 'viewer', 'outsider');
-  const room = await roomWith(
-    t,
-    users.owner,
-    [
-      [users.admin, 'admin'],
-      [users.alice, 'member'],
-      [users.bob, 'member'],
-      [users.viewer, 'viewer'],
-    ],
-    { roomType },
-  );
-  return { tenantId, users, roomId: room.id };
-}
+const setup = (roomType: 'public' | 'private' = 'private') => roomWithEveryRole(t, roomType);
 
 const react = (user: User, roomId: string, messageId: string, emoji: string) =>
   t.http.put(reactionUrl(roomId, messageId, emoji)).set(user.auth);

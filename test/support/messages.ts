@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
 import { newId } from '../../src/common/ids';
-import { db, expectStatus, ISO_UTC, User, UUID_V7 } from './rooms';
-import { TestApp } from './test-app';
+import { db, expectStatus, ISO_UTC, roomWith, User, UUID_V7 } from './rooms';
+import { makeTenant, TestApp } from './test-app';
 
 export interface ReactionBody {
   emoji: string;
@@ -194,4 +194,21 @@ export async function seedMessages(
     [tenantId, roomId, sender.profileId, count],
   );
   return Number(row.first);
+}
+
+/** A room of `owner` with an admin, two members and a viewer; `outsider` is in the tenant only. */
+export async function roomWithEveryRole(t: TestApp, roomType: 'public' | 'private' = 'private') {
+  const { tenantId, users } = makeTenant('owner', 'admin', 'alice', 'bob', 'viewer', 'outsider');
+  const room = await roomWith(
+    t,
+    users.owner,
+    [
+      [users.admin, 'admin'],
+      [users.alice, 'member'],
+      [users.bob, 'member'],
+      [users.viewer, 'viewer'],
+    ],
+    { roomType },
+  );
+  return { tenantId, users, roomId: room.id };
 }
