@@ -270,6 +270,38 @@ describe('agent sessions', () => {
       );
     });
 
+    it('pages sessions created in the same millisecond without a miss, and refuses a forged cursor', async () => {
+      const { tenantId, users } = makeTenant('alice');
+      const made = await Promise.all(
+        ['1', '2', '3', '4'].map((sessionKey) => createSession(t, users.alice, { sessionKey })),
+      );
+      // Four creation times that differ only in their microseconds.
+      await db(t).query(
+        `UPDATE agent_sessions SET created_at = '2026-01-01T00:00:00.000001Z'::timestamptz
+                                               + (random() * interval '0.0009 second')
+          WHERE tenant_id = $1`,
+        [tenantId],
+      );
+      const seen: string[] = [];
+      let url = '/v1/agent-sessions?limit=1';
+      for (let i = 0; i < 10; i++) {
+        const res = await t.http.get(url).set(users.alice.auth);
+        expectStatus(res, 200);
+        seen.push(...res.body.items.map((s: SessionBody) => s.id));
+        if (!res.body.hasMore) break;
+        url = `/v1/agent-sessions?limit=1&cursor=${res.body.nextCursor}`;
+      }
+      expect(seen.sort()).toEqual(made.map((m) => m.session.id).sort());
+      const forged = Buffer.from(JSON.stringify(['2026-02-30T00:00:00.000000Z', 'x'])).toString(
+        'base64url',
+      );
+      expectError(
+        await t.http.get(`/v1/agent-sessions?cursor=${forged}`).set(users.alice.auth),
+        400,
+        'validation_failed',
+      );
+    });
+
     it('gets a session for its participant only; anyone else gets 404 session_not_found', async () => {
       const { users } = makeTenant('alice', 'bob');
       const { session } = await createSession(t, users.alice);

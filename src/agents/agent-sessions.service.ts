@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, AGENT_PROFILE_PREFIX } from '../auth/actor';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeActivityCursor, encodeActivityCursor, timeKeySql } from '../common/activity-cursor';
 import { AppError } from '../common/errors/app-error';
 import { newId } from '../common/ids';
 import { DEFAULT_LIMIT } from '../common/pagination';
@@ -109,9 +109,9 @@ export class AgentSessionsService {
 
   async list(actor: Actor, query: ListAgentSessionsQuery): Promise<SessionList> {
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const [createdAt, id] = query.cursor ? decodeCursor(query.cursor, 2) : [null, null];
-    const rows = await this.db.query<SessionRow>(
-      `SELECT ${SESSION_COLUMNS} FROM agent_sessions
+    const [createdAt, id] = query.cursor ? decodeActivityCursor(query.cursor) : [null, null];
+    const rows = await this.db.query<SessionRow & { time_key: string }>(
+      `SELECT ${SESSION_COLUMNS}, ${timeKeySql('created_at')} AS time_key FROM agent_sessions
         WHERE tenant_id = $1 AND participant_profile_id = $2
           AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $5`,
@@ -121,7 +121,7 @@ export class AgentSessionsService {
     return {
       items: rows.slice(0, limit).map((r) => toSessionView(r)),
       hasMore: last !== undefined,
-      nextCursor: last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+      nextCursor: last ? encodeActivityCursor(last.time_key, last.id) : null,
     };
   }
 

@@ -3,13 +3,16 @@ import { CommonErrors } from './errors/app-error';
 import { isUuid } from './ids';
 
 /**
- * Cursors for lists ordered by latest activity (rooms, threads): `COALESCE(last_message_at, created_at)`
- * then id. The SQL renders the activity time with its microseconds: a JS Date only has milliseconds, and
- * a cursor rounded to them would skip rows active in the same millisecond.
+ * Cursors for lists ordered by a time, newest first, then id: latest activity for rooms and threads,
+ * creation for agent sessions. The SQL renders the time with its microseconds: a JS Date only has
+ * milliseconds, and a cursor rounded to them would skip rows of the same millisecond.
  */
+export const timeKeySql = (expression: string) =>
+  `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** Latest activity: the last message, else the creation. */
 export const activityKeySql = (alias: string) =>
-  `to_char(COALESCE(${alias}.last_message_at, ${alias}.created_at) AT TIME ZONE 'UTC',
-    'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  timeKeySql(`COALESCE(${alias}.last_message_at, ${alias}.created_at)`);
 
 const ACTIVITY_KEY = /^([1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z$/;
 

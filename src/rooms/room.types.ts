@@ -62,9 +62,6 @@ export interface ParticipantView {
   joinedAt: string;
 }
 
-export const ROOM_COLUMNS = `tenant_id, id, name, room_type, status, topic, description, max_participants,
-  created_by_profile_id, last_seq, last_message_at, created_at, updated_at`;
-
 export const PARTICIPANT_COLUMNS = `tenant_id, room_id, profile_id, role, status, is_muted, last_read_seq,
   last_read_message_id, joined_at`;
 

@@ -17,7 +17,4 @@ export const CommonErrors = {
     new AppError(400, 'validation_failed', details[0] ?? 'Invalid input', details),
   invalidId: (name: string) => new AppError(400, 'invalid_id', `${name} is not a valid id`),
   unauthorized: (message = 'Authentication required') => new AppError(401, 'unauthorized', message),
-  notFound: () => new AppError(404, 'not_found', 'Not found'),
-  invalidReference: (what: string) =>
-    new AppError(400, 'invalid_reference', `${what} does not belong to this room`),
 };
